@@ -1,0 +1,60 @@
+# Keras from the inside -- one Makefile for students, lecturers and CI.
+#
+#   make lab        set up (once) and open the course in JupyterLab
+#   make test       set up (once) and run every test, notebooks included
+#
+# Everything installs into .venv/ at the repository root with pip.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+ASSIGNMENT ?=
+
+# Lecturers' targets take an optional ASSIGNMENT=<lesson id>; without it they cover every lesson.
+assignment_flag = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
+
+.PHONY: setup lab test test-fast bench release autograde feedback notebooks-ko notebooks-en clean
+
+setup: $(STAMP)
+
+# Re-runs only when the pins change; pip itself skips what is already installed.
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# Unit, property, autograder and notebook tests, spread over every core.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+
+# The same without the notebooks and the end-to-end grading run.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) tests -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/python -m course_grader.bench_losses
+	$(BIN)/python -m course_grader.bench_autograde
+
+release: $(STAMP)
+	$(BIN)/python -m course_grader release $(assignment_flag)
+
+autograde: $(STAMP)
+	$(BIN)/python -m course_grader autograde $(assignment_flag) --jobs $(JOBS)
+
+feedback: $(STAMP)
+	$(BIN)/python -m course_grader feedback $(assignment_flag)
+
+notebooks-ko: $(STAMP)
+	$(BIN)/python -m course_grader.languages ko
+
+notebooks-en: $(STAMP)
+	$(BIN)/python -m course_grader.languages en
+
+clean:
+	rm -rf build autograder/release autograder/autograded autograder/feedback autograder/exports autograder/gradebook.db

@@ -1,0 +1,1 @@
+"""keras.activations in NumPy (being written)."""

@@ -1,0 +1,1 @@
+"""keras.constraints in NumPy (being written)."""

@@ -1,0 +1,1 @@
+"""keras.initializers in NumPy (being written)."""

@@ -1,0 +1,1 @@
+"""keras.metrics in NumPy (being written)."""

@@ -1,0 +1,1 @@
+"""keras.optimizers in NumPy (being written)."""

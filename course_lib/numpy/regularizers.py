@@ -1,0 +1,1 @@
+"""keras.regularizers in NumPy (being written)."""

@@ -1,0 +1,1 @@
+"""keras.activations with TF ops (being written)."""

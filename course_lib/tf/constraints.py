@@ -1,0 +1,1 @@
+"""keras.constraints with TF ops (being written)."""

@@ -1,0 +1,1 @@
+"""keras.initializers with TF ops (being written)."""

@@ -1,0 +1,1 @@
+"""keras.metrics with TF ops (being written)."""

@@ -1,0 +1,1 @@
+"""keras.optimizers with TF ops (being written)."""

@@ -1,0 +1,1 @@
+"""keras.regularizers with TF ops (being written)."""
