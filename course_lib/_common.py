@@ -115,3 +115,97 @@ def auto_name(prefix):
     count = _name_counts.get(prefix, 0)
     _name_counts[prefix] = count + 1
     return prefix if count == 0 else f"{prefix}_{count}"
+
+
+# --------------------------------------------------------------------------
+# Optimizers, initializers, regularizers (shared by both trees)
+# --------------------------------------------------------------------------
+
+import math  # noqa: E402  (kept with the helpers that use them)
+import random  # noqa: E402
+
+#: Standard deviation of a standard normal truncated to [-2, 2]. Keras divides
+#: the wanted standard deviation by it before drawing a truncated normal, so
+#: that the *truncated* values end up with the wanted spread.
+TRUNCATED_NORMAL_STDDEV = 0.87962566103423978
+
+#: Activation names `keras.activations.get` knows but course_lib does not implement.
+KERAS_ONLY_ACTIVATIONS = (
+    "celu", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
+    "leaky_relu", "log_sigmoid", "log_softmax", "mish", "relu6", "silu", "soft_shrink", "softsign",
+    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh_shrink", "threshold",
+)  # fmt: skip
+
+
+def check_sgd_momentum(momentum):
+    """Keras 3's SGD accepts only a Python float in [0, 1] (so `momentum=0` fails)."""
+    if not isinstance(momentum, float) or momentum < 0 or momentum > 1:
+        raise ValueError(f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
+    return momentum
+
+
+def check_regularization_factor(value, name):
+    """A regularization factor as a float, rejected like Keras does if negative, inf, NaN or not a number.
+
+    `None` is not handled here: each regularizer turns it into its default first.
+    """
+    if isinstance(value, bool):
+        value = int(value)  # Keras accepts True/False as 1.0/0.0 (bool is an int)
+    if not isinstance(value, (float, int)) or math.isinf(value) or math.isnan(value) or value < 0:
+        raise ValueError(f"Invalid value for argument {name}: expected a non-negative float. Received: {name}={value!r}")
+    return float(value)
+
+
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """`(fan_in, fan_out)` of a weight of this shape, as `keras.initializers` counts them.
+
+    - rank 0: (1, 1); rank 1: (n, n); rank 2 `(n_in, n_out)`: (n_in, n_out);
+    - rank > 2, a convolution kernel `(*window, n_in, n_out)`: both fans are
+      multiplied by the window size $\\prod$ `window`;
+    - with `input_axes` and `output_axes` given, the products of those axes.
+    """
+    shape = tuple(int(d) for d in shape)
+    if input_axes is not None and output_axes is not None:
+        return math.prod(shape[a] for a in input_axes), math.prod(shape[a] for a in output_axes)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    window = math.prod(shape[:-2])
+    return shape[-2] * window, shape[-1] * window
+
+
+def check_seed(seed):
+    """An int seed, or a fresh random one for `seed=None` drawn once (as Keras does).
+
+    Keras draws the seed of an unseeded initializer with Python's `random`
+    when the initializer is *created*, so `keras.utils.set_random_seed` makes
+    it reproducible and every call of that one initializer repeats its values.
+    """
+    if seed is None:
+        return random.randint(1, int(1e9))
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ValueError(f"`seed` argument should be an integer (or None). Received: seed={seed!r}")
+    return int(seed)
+
+
+def check_float_dtype(dtype, who):
+    """The dtype name for a random initializer, which can only produce floats."""
+    dtype = np.dtype(dtype or "float32")
+    if dtype.kind != "f":
+        raise TypeError(f"{who} draws random floats, so `dtype` must be a float dtype. Received: dtype={dtype.name}")
+    return dtype.name
+
+
+def keras_cast(value, dtype):
+    """`keras.ops.cast(value, dtype)` of a number, as a NumPy scalar (or array).
+
+    On the TensorFlow backend a *Python* float is first turned into a float32
+    tensor and only then cast, so a float64 array sees `float32(0.9)`, not
+    `0.9`. Numbers that Keras uses directly in arithmetic (without `cast`)
+    keep full precision instead, and the NumPy tree follows Keras term by
+    term. For float32 arrays both routes give the same number.
+    """
+    if isinstance(value, float) and not isinstance(value, np.floating):
+        value = np.float32(value)
+    return np.asarray(value).astype(dtype)[()]
