@@ -11,6 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 ASSIGNMENT ?=
+STUDENT ?= me
 
 # Lecturers' targets take an optional ASSIGNMENT=<lesson id>; without it they cover every lesson.
 assignment_flag = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
@@ -26,20 +27,24 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $(STAMP)
 
+# Your own copies of the exercises live in autograder/submitted/$(STUDENT)/ (never overwritten).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m course_grader workbooks --student $(STUDENT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. README.md
 
-# Unit, property, autograder and notebook tests, spread over every core.
+# Unit, property, autograder and notebook (nbval) tests, spread over every core.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=15 \
+		tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # The same without the notebooks and the end-to-end grading run.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) tests -m "not slow"
 
+# Side-by-side measurements (not tests): loss speed and memory, grading throughput.
 bench: $(STAMP)
-	$(BIN)/python -m course_grader.bench_losses
-	$(BIN)/python -m course_grader.bench_autograde
+	$(BIN)/python tests/benchmarks/bench_losses.py
+	$(BIN)/python tests/benchmarks/bench_autograde.py
 
 release: $(STAMP)
 	$(BIN)/python -m course_grader release $(assignment_flag)

@@ -1,6 +1,7 @@
 """Shared fixtures: both reference trees side by side, and Keras to compare them with."""
 
 import os
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,3 +24,6 @@ TREES = ("numpy", "tf")
 def tree(request):
     """Name of the reference tree under test: "numpy" or "tf"."""
     return request.param
+
+# Shared helpers (course copies, submissions) importable from every test directory.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "helpers"))

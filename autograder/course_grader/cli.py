@@ -194,14 +194,38 @@ def feedback(assignments):
         print(f"feedback for {assignment} -> autograder/feedback/<student>/{assignment}/")
 
 
+def workbooks(student):
+    """Copy each student version to `autograder/submitted/<student>/<id>/` unless a copy is already there.
+
+    Existing files are never overwritten, so `make lab` can be run again and
+    again without losing work.
+    """
+    import shutil
+
+    missing = [a for a in lesson_ids() if not os.path.exists(os.path.join(COURSE_ROOT, "release", a, f"{a}.ipynb"))]
+    if missing:
+        release(missing)
+    for assignment in lesson_ids():
+        target = os.path.join(COURSE_ROOT, "submitted", student, assignment, f"{assignment}.ipynb")
+        if os.path.exists(target):
+            continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(os.path.join(COURSE_ROOT, "release", assignment, f"{assignment}.ipynb"), target)
+        print(f"your workbook: {os.path.relpath(target, REPO_ROOT)}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_grader", description=__doc__)
-    parser.add_argument("command", choices=["release", "autograde", "feedback", "export"])
+    parser.add_argument("command", choices=["release", "autograde", "feedback", "export", "workbooks"])
     parser.add_argument("--assignment", help="one lesson id, e.g. 05_cross_entropy (default: every lesson)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel grading processes")
+    parser.add_argument("--student", default="me", help="whose workbooks `workbooks` prepares (default: me)")
     args = parser.parse_args(argv)
     if args.command == "export":
         export()
+        return
+    if args.command == "workbooks":
+        workbooks(args.student)
         return
     assignments = _selected(args.assignment)
     if args.command == "release":

@@ -314,9 +314,19 @@ def _numeric_difference(expected, got, rtol, atol, check_dtype, hidden, where):
     except (TypeError, ValueError):
         return [bilingual(f"{where}숫자 배열이 아닙니다", f"{where}not a numeric array") + f": {type(got).__name__}"]
     if got_array.shape != expected.shape:
-        return [bilingual(f"{where}모양이 다릅니다", f"{where}wrong shape") + f": " + bilingual(f"기대 {expected.shape}, 결과 {got_array.shape}", f"expected {expected.shape}, got {got_array.shape}")]
+        return [
+            bilingual(
+                f"{where}모양이 다릅니다: 기대 {expected.shape}, 결과 {got_array.shape}",
+                f"{where}wrong shape: expected {expected.shape}, got {got_array.shape}",
+            )
+        ]
     if check_dtype and got_array.dtype != expected.dtype:
-        return [bilingual(f"{where}dtype이 다릅니다", f"{where}wrong dtype") + f": " + bilingual(f"기대 {expected.dtype}, 결과 {got_array.dtype}", f"expected {expected.dtype}, got {got_array.dtype}")]
+        return [
+            bilingual(
+                f"{where}dtype이 다릅니다: 기대 {expected.dtype}, 결과 {got_array.dtype}",
+                f"{where}wrong dtype: expected {expected.dtype}, got {got_array.dtype}",
+            )
+        ]
     if expected.dtype.kind == "b" or got_array.dtype.kind == "b":
         same = np.array_equal(expected, got_array)
     else:

@@ -22,7 +22,7 @@ import nbformat
 from .notebook_checks import EN, KO, lang, lesson_notebooks
 from .paths import COURSE_ROOT, REPO_ROOT
 
-BUILD = os.path.join(REPO_ROOT, "build")
+BUILD = os.path.join(os.path.dirname(COURSE_ROOT), "build")  # next to autograder/: the repository's build/
 
 
 def only_language(nb, language):

@@ -28,10 +28,15 @@ def softplus(features):
 
 
 def _logsumexp(x, axis):
-    """log(sum(exp(x))) along `axis` (kept as a size-1 axis), shifted by the max."""
+    """log(sum(exp(x))) along `axis` (kept as a size-1 axis), shifted by the max.
+
+    One temporary the size of `x` (exponentiated in place), then a reduction.
+    """
     shift = np.max(x, axis=axis, keepdims=True)
     shift = np.where(np.isfinite(shift), shift, 0)
-    return shift + np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True))
+    shifted = x - shift
+    np.exp(shifted, out=shifted)
+    return shift + np.log(np.sum(shifted, axis=axis, keepdims=True))
 
 
 def log_softmax(logits, axis=None):

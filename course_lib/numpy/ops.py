@@ -74,7 +74,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             f"Received: target.shape={target.shape}, output.shape={output.shape}"
         )
     if not from_logits:
-        output = np.log(np.clip(output, EPSILON, 1.0 - EPSILON))
+        output = np.clip(output, EPSILON, 1.0 - EPSILON)
+        np.log(output, out=output)
     return nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=output)
 
 
@@ -90,6 +91,10 @@ def binary_crossentropy(target, output, from_logits=False):
     if from_logits:
         return nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
     probs = np.clip(output, EPSILON, 1.0 - EPSILON)
-    loss = target * np.log(probs)
-    loss += (1.0 - target) * np.log(1.0 - probs)
-    return -loss
+    loss = np.log(probs)
+    loss *= target
+    np.subtract(1.0, probs, out=probs)
+    np.log(probs, out=probs)
+    probs *= 1.0 - target
+    loss += probs
+    return np.negative(loss, out=loss)

@@ -138,23 +138,41 @@ def forbidden_code_objects(api_names):
     """Map the code objects behind each named API to that name.
 
     A function contributes its innermost code (past decorators such as TF's
-    dispatch wrapper, which every TF function shares); a class contributes
-    the functions it defines itself, not those it inherits.
+    dispatch wrapper, which every TF function shares), and so do its
+    siblings in the same module whose names extend its own (TF's `_v2`
+    front end and the v1 function that does the work, reachable as
+    `tf.compat.v1...`). A class contributes the functions it defines itself,
+    not those it inherits.
     """
     code = {}
     for name in api_names:
         obj = _resolve(name)
-        functions = [obj]
         if inspect.isclass(obj):
             functions = [_underlying_function(value) for value in vars(obj).values()]
+        else:
+            functions = [obj] + _siblings(_unwrapped(obj))
         for function in functions:
-            try:
-                function = inspect.unwrap(function)
-            except ValueError:
-                pass
+            function = _unwrapped(function)
             if hasattr(function, "__code__"):
                 code[function.__code__] = name
     return code
+
+
+def _unwrapped(function):
+    try:
+        return inspect.unwrap(function)
+    except ValueError:
+        return function
+
+
+def _siblings(function):
+    """Functions in `function`'s module whose names start with its name (minus a `_v2` suffix)."""
+    base = getattr(function, "__name__", "")
+    base = base[: -len("_v2")] if base.endswith("_v2") else base
+    module = sys.modules.get(getattr(function, "__module__", None) or "")
+    if not base or module is None:
+        return []
+    return [value for key, value in vars(module).items() if key.startswith(base) and inspect.isfunction(value)]
 
 
 def _underlying_function(attribute):
