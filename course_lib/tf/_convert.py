@@ -9,10 +9,10 @@ from ..quiet import tf
 def convert_to_tensor(x, dtype=None, name="x"):
     """Return `x` as a `tf.Tensor` with Keras's dtype rules.
 
-    Tensors, variables and NumPy arrays keep their dtype; Python numbers and
+    Tensors, variables (TF's and Keras's) and NumPy arrays keep their dtype; Python numbers and
     lists become float32 (floats) or int32 (ints). Text raises a TypeError.
     """
-    if isinstance(x, (tf.Tensor, tf.Variable)):
+    if isinstance(x, (tf.Tensor, tf.Variable)) or hasattr(x, "__tf_tensor__"):  # __tf_tensor__: keras.Variable
         tensor = tf.convert_to_tensor(x)
         check_numeric_dtype(tensor.dtype.as_numpy_dtype, name)
     else:
