@@ -209,3 +209,95 @@ def keras_cast(value, dtype):
     if isinstance(value, float) and not isinstance(value, np.floating):
         value = np.float32(value)
     return np.asarray(value).astype(dtype)[()]
+
+
+# --------------------------------------------------------------------------
+# Metrics: thresholds and AUC options (shared by both `metrics` modules)
+# --------------------------------------------------------------------------
+
+#: The threshold `Precision`/`Recall` use when `top_k` is set (Keras's `metrics_utils.NEG_INF`):
+#: predictions outside the top k are replaced by it, so they never exceed it.
+NEG_INF = -1e10
+
+#: `AUC(curve=...)` values, and `AUC(summation_method=...)` values, as Keras spells them.
+AUC_CURVES = ("ROC", "PR", "PRGAIN")
+AUC_SUMMATION_METHODS = ("interpolation", "majoring", "minoring")
+
+
+def parse_thresholds(thresholds, default_threshold=0.5):
+    """`thresholds` as a list of floats, each checked to lie in [0, 1].
+
+    A single number becomes a one-element list; `None` becomes
+    `[default_threshold]` (which is not checked: `NEG_INF` is allowed there).
+    Keras accepts only a number or a list; tuples and 1-D arrays are also
+    accepted here.
+    """
+    if thresholds is None:
+        return [default_threshold]
+    if isinstance(thresholds, (tuple, np.ndarray)):
+        thresholds = list(np.asarray(thresholds).reshape(-1).tolist())
+    elif not isinstance(thresholds, list):
+        thresholds = [thresholds]
+    invalid = [
+        t for t in thresholds if isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0.0 <= t <= 1.0
+    ]
+    if invalid:
+        raise ValueError(f"Threshold values must be in [0, 1]. Received: {invalid}")
+    return thresholds
+
+
+def is_evenly_distributed_thresholds(thresholds):
+    """True if `thresholds` are `i / (n - 1)` for `i = 0..n-1` (n >= 3), up to `EPSILON`.
+
+    Keras then counts with an O(N + T) bucket trick instead of comparing
+    every prediction with every threshold; the bucket trick clips predictions
+    to [0, 1] and compares $p\\,(n-1) > i$ rather than $p > t_i$.
+    """
+    n = len(thresholds)
+    if n < 3:
+        return False
+    even = np.arange(n, dtype=np.float32) / (n - 1)
+    return bool(np.allclose(thresholds, even, atol=EPSILON))
+
+
+def auc_thresholds(num_thresholds=200, thresholds=None):
+    """`(num_thresholds, thresholds, evenly_distributed)` exactly as `keras.metrics.AUC` builds them.
+
+    Without `thresholds`: the `num_thresholds - 2` inner points
+    $i/(n-1)$, $i = 1..n-2$. With `thresholds`: those values, sorted. Either
+    way an endpoint $-\\epsilon$ and $1+\\epsilon$ is added at each end, so
+    that every prediction in [0, 1] lies above the first threshold and below
+    the last one despite floating-point error.
+    """
+    if thresholds is not None:
+        inner = sorted(parse_thresholds(thresholds))
+        num_thresholds = len(inner) + 2
+        evenly = is_evenly_distributed_thresholds(np.array([0.0] + inner + [1.0]))
+    else:
+        if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, numbers.Integral) or num_thresholds <= 1:
+            raise ValueError(
+                f"Argument `num_thresholds` must be an integer > 1. Received: num_thresholds={num_thresholds!r}"
+            )
+        num_thresholds = int(num_thresholds)
+        inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        evenly = True
+    return num_thresholds, np.array([0.0 - EPSILON] + inner + [1.0 + EPSILON]), evenly
+
+
+def standardize_auc_curve(curve):
+    """`"ROC"`, `"PR"` or `"PRGAIN"` (either case, or Keras's `AUCCurve` enum), else a ValueError."""
+    key = getattr(curve, "value", curve)
+    if isinstance(key, str) and key.upper() in AUC_CURVES and key in (key.upper(), key.lower()):
+        return key.upper()
+    raise ValueError(f'Invalid AUC curve value: "{curve}". Expected values are {list(AUC_CURVES)}')
+
+
+def standardize_auc_summation_method(summation_method):
+    """`"interpolation"`, `"majoring"` or `"minoring"` (or capitalised), else a ValueError."""
+    key = getattr(summation_method, "value", summation_method)
+    if isinstance(key, str) and key.lower() in AUC_SUMMATION_METHODS and key in (key.lower(), key.capitalize()):
+        return key.lower()
+    raise ValueError(
+        f'Invalid AUC summation method value: "{summation_method}". '
+        f"Expected values are {list(AUC_SUMMATION_METHODS)}"
+    )
