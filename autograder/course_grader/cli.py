@@ -56,8 +56,12 @@ def make_api():
 
 def _quiet_nbgrader():
     import logging
+    import warnings
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they say nothing about grades.
+    warnings.filterwarnings("ignore", module="nbgrader.*")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
 def release(assignments):
@@ -100,6 +104,8 @@ def _worker_start(runtimes):
 
     for runtime in runtimes:
         zygote_pool().get(runtime)
+    if "tensorflow" in runtimes:
+        import course_lib.quiet  # noqa: F401  (test cells of TF exercises import TF: without its log lines)
     _worker_api = make_api()
 
 
@@ -151,20 +157,31 @@ def autograde(assignments, jobs):
         print("no submissions found under autograder/submitted/<student>/<assignment>/")
         export()
         return []
-    results = []
+    results, retry = [], []
     context = multiprocessing.get_context("spawn")
     workers = max(1, min(jobs, len(tasks)))
+    runtimes = _runtimes_needed(assignments)
     with concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, initargs=(_runtimes_needed(assignments),)
+        workers, mp_context=context, initializer=_worker_start, initargs=(runtimes,)
     ) as pool:
-        futures = [pool.submit(_grade_one, task) for task in tasks]
+        futures = {pool.submit(_grade_one, task): task for task in tasks}
         for future in tqdm(concurrent.futures.as_completed(futures), total=len(futures), desc="autograde", unit="submission"):
-            assignment, student, success, error, _ = future.result()
-            results.append((assignment, student, success))
-            if not success:
-                tqdm.write(f"{assignment}/{student}: nbgrader could not grade this submission; it scores 0.\n{error[-2000:]}")
+            try:
+                results.append(_report(*future.result()))
+            except Exception as error:  # noqa: BLE001 -- a dead worker: grade those submissions again below
+                tqdm.write(f"{futures[future]}: grading process failed ({error!r}); retrying")
+                retry.append(futures[future])
+    if retry:
+        _worker_start(runtimes)
+        results += [_report(*_grade_one(task)) for task in retry]
     export()
     return results
+
+
+def _report(assignment, student, success, error, seconds):
+    if not success:
+        tqdm.write(f"{assignment}/{student}: nbgrader could not grade this submission; it scores 0.\n{error[-2000:]}")
+    return assignment, student, success
 
 
 def export():

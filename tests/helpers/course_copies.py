@@ -33,23 +33,21 @@ def make_course(root, lessons):
     return env
 
 
+def _run(args, env, timeout):
+    result = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} exited with {result.returncode}\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
+    return result
+
+
 def grader(env, *args, timeout=900):
     """Run `python -m course_grader <args>` against the scratch course."""
-    return subprocess.run(
-        [sys.executable, "-m", "course_grader", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
+    return _run([sys.executable, "-m", "course_grader", *args], env, timeout)
 
 
 def make(env, target, **variables):
     """Run a Makefile target (as the README says) against the scratch course."""
-    args = ["make", "-s", "-C", REPO, target] + [f"{k}={v}" for k, v in variables.items()]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=1800, check=True)
+    return _run(["make", "-s", "-C", REPO, target] + [f"{k}={v}" for k, v in variables.items()], env, 1800)
 
 
 def course_path(env, *parts):
@@ -119,13 +117,36 @@ def points_by_exercise(lesson_source):
     return result
 
 
+MARKERS = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
+
+
+def _split_secret(source):
+    """(public text, secret lines) of one cell: secret = inside solution or hidden-test markers."""
+    public, secret, inside = [], [], None
+    for line in source.splitlines():
+        stripped = line.strip()
+        begins = [end for begin, end in MARKERS if stripped == begin]
+        if inside is None and begins:
+            inside = begins[0]
+        elif inside is not None and stripped == inside:
+            inside = None
+        elif inside is None:
+            public.append(line)
+        else:
+            secret.append(stripped)
+    return "\n".join(public), secret
+
+
 def leaked_lines(source, released_text, min_length=12):
-    """Solution and hidden-test lines of `source` that appear in `released_text`."""
-    leaked = []
+    """Solution and hidden-test lines of `source` found in `released_text`.
+
+    A line that the lesson also shows in the open (the lecture writes
+    `import tensorflow as tf` too) is not a leak.
+    """
+    public, secret = [], []
     for cell in source.cells:
-        for begin, end in (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")):
-            for block in cell.source.split(begin)[1:]:
-                for line in block.split(end)[0].strip().splitlines():
-                    if len(line.strip()) > min_length and line.strip() in released_text:
-                        leaked.append(line.strip())
-    return leaked
+        cell_public, cell_secret = _split_secret(cell.source)
+        public.append(cell_public)
+        secret += cell_secret
+    public_text = "\n".join(public)
+    return [line for line in secret if len(line) > min_length and line in released_text and line not in public_text]
