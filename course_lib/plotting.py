@@ -1,8 +1,11 @@
 """Matplotlib set-up for the lessons: a Korean font that ships with a package, fixed styling.
 
 `use_korean_font()` registers NanumGothic from the `koreanize-matplotlib`
-wheel (no system font needed, nothing downloaded), so Hangul in titles and
-labels renders instead of empty boxes, and keeps the minus sign drawable.
+wheel (no system font needed, nothing downloaded) as the fallback of
+matplotlib's own DejaVu Sans: Latin text, digits and the minus sign U+2212
+(which log-axis tick labels draw through mathtext and NanumGothic lacks)
+come from DejaVu Sans, and every Hangul glyph from NanumGothic, so nothing
+renders as an empty box and nothing warns about missing glyphs.
 """
 
 import glob
@@ -29,8 +32,7 @@ def use_korean_font():
     if KOREAN_FONT not in {font.name for font in font_manager.fontManager.ttflist}:
         for path in _bundled_font_files():
             font_manager.fontManager.addfont(path)
-    matplotlib.rcParams["font.family"] = KOREAN_FONT
-    matplotlib.rcParams["axes.unicode_minus"] = False  # NanumGothic has no U+2212 minus glyph
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", KOREAN_FONT]
     matplotlib.rcParams["figure.dpi"] = 80
     matplotlib.rcParams["savefig.dpi"] = 80
     return KOREAN_FONT

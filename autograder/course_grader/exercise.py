@@ -335,7 +335,9 @@ def _numeric_difference(expected, got, rtol, atol, check_dtype, hidden, where):
         return None
     if hidden:
         index, e, g = worst_element(expected, got_array)
-        at = f"[{', '.join(map(str, index))}]" if index else ""
+        if not index:
+            return [bilingual(f"{where}값이 다릅니다: 기대 {e:.7g}, 결과 {g:.7g}", f"{where}wrong value: expected {e:.7g}, got {g:.7g}")]
+        at = f"[{', '.join(map(str, index))}]"
         return [bilingual(f"{where}값이 다릅니다. 가장 큰 차이는 원소 {at}에서: 기대 {e:.7g}, 결과 {g:.7g}", f"{where}wrong values; the largest difference is at element {at}: expected {e:.7g}, got {g:.7g}")]
     return [bilingual(f"{where}기대값", f"{where}expected") + f": {show(expected)}", bilingual("결과", "got") + f":      {show(got_array)}"]
 

@@ -153,3 +153,11 @@ def test_scores_round_down_to_hundredths(points, passed, total, expected):
     for i in range(total):
         ex.check(f"check {i}", i < passed)
     assert ex.earned() == expected
+
+
+def test_hidden_scalar_mismatch_reads_well(capsys):
+    ex = Exercise("ex", points=1)
+    ex.compare(lambda x: 2.0, lambda x: 1.0, [Case("스칼라 / scalar", 0.0)], hidden=True)
+    ex.score()
+    out = capsys.readouterr().out
+    assert "wrong value: expected 1, got 2" in out and "element" not in out
