@@ -30,6 +30,7 @@ from course_copies import (
 )
 
 from course_grader.languages import only_language
+from course_grader.notebook_checks import EXERCISE_CALL
 from course_grader.nbgrader_plugin import run_cell_source
 
 LESSON = "05_cross_entropy"
@@ -135,7 +136,7 @@ def graded(tmp_path_factory):
     release = read_notebook(course_path(env, "release", LESSON, f"{LESSON}.ipynb"))
     answers = solutions(source)
     points = points_by_exercise(source)
-    tests = {cell.source.split('Exercise("')[1].split('"')[0]: cell.source for cell in graded_test_cells(source).values()}
+    tests = {EXERCISE_CALL.search(cell.source).group(1): cell.source for cell in graded_test_cells(source).values()}
 
     def full(**overrides):
         return {**{gid: points[gid] for gid in points}, **overrides}
