@@ -178,3 +178,20 @@ def test_probes_drive_the_students_objects(pool):
         assert s.probe(probe, (5,)).value == 10
     finally:
         s.close()
+
+
+def test_autograph_can_read_the_answer_cell(pool):
+    source = (
+        "import tensorflow as tf\n"
+        "@tf.function\n"
+        "def f(n):\n"
+        "    n = tf.constant(n)\n"
+        "    steps = tf.constant(0)\n"
+        "    while n > 1:\n"
+        "        n = tf.where(n % 2 == 0, n // 2, 3 * n + 1)\n"
+        "        steps += 1\n"
+        "    return steps\n"
+    )
+    outcome = call(pool, source, 27, runtime="tensorflow", time_limit=60)
+    assert not outcome.raised, outcome.error
+    assert outcome.value == 111

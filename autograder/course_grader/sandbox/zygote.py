@@ -15,6 +15,7 @@ The child (see `child_main`) locks itself down, runs the answer cell,
 then serves `call` / `probe` requests until told to stop.
 """
 
+import linecache
 import os
 import resource
 import signal
@@ -141,6 +142,8 @@ def child_main(sock, output_fd):
     import cloudpickle  # noqa: F401
 
     filename = f"<answer cell {setup['cell_id']}>"
+    # Like IPython, keep the cell's source findable: AutoGraph reads it to convert `if`/`while` in a tf.function.
+    linecache.cache[filename] = (len(setup["source"]), None, setup["source"].splitlines(True), filename)
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     try:
         exec(compile(setup["source"], filename, "exec"), namespace)
