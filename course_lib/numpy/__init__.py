@@ -1,11 +1,12 @@
 """The NumPy reference tree: `from course_lib.numpy import losses` mirrors `keras.losses`."""
 
-from . import activations, constraints, initializers, losses, metrics, nn, ops, optimizers, regularizers, utils
+from . import activations, constraints, initializers, layers, losses, metrics, nn, ops, optimizers, regularizers, utils
 
 __all__ = [
     "activations",
     "constraints",
     "initializers",
+    "layers",
     "losses",
     "metrics",
     "nn",
