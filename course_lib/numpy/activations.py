@@ -169,6 +169,11 @@ def serialize(activation):
     )
 
 
-def deserialize(config):
-    """The function for a name or a Keras config dict (the inverse of `serialize`)."""
+def deserialize(config, custom_objects=None):
+    """The function for a name or a Keras config dict (the inverse of `serialize`).
+
+    `custom_objects` maps names to your own activation functions, as in Keras.
+    """
+    if custom_objects and isinstance(config, str) and config in custom_objects:
+        return custom_objects[config]
     return get(config)

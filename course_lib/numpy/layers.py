@@ -262,6 +262,9 @@ class Layer:
 class Dense(Layer):
     r"""$y = f(xW + b)$: every output unit sees every input feature.
 
+    Keras's LoRA and quantisation options (`lora_rank`, `lora_alpha`,
+    `quantization_config`) are not part of the course and not mirrored.
+
     Args:
         units: the number of outputs (a positive int).
         activation: a name (`"relu"`), a function, or None (the identity).

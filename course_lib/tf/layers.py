@@ -66,6 +66,9 @@ def _serialize_activation(activation):
 class Dense(keras.layers.Layer):
     r"""$y = f(xW + b)$ on the last axis of the input (rank >= 2), like `keras.layers.Dense`.
 
+    Keras's LoRA and quantisation options (`lora_rank`, `lora_alpha`,
+    `quantization_config`) are not part of the course and not mirrored.
+
     Args: as `keras.layers.Dense` (`units`, `activation`, `use_bias`,
     `kernel_initializer`, `bias_initializer`, `kernel_regularizer`,
     `bias_regularizer`, `activity_regularizer`, `kernel_constraint`,

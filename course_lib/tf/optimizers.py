@@ -276,3 +276,19 @@ class Nadam(_SlotsMixin, keras.optimizers.Optimizer):
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+def get(identifier):
+    """An optimizer from a name (`"adam"`, `"Adam"`, ...), a config dict, or an optimizer (returned as is)."""
+    if isinstance(identifier, keras.optimizers.Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        cls = _BY_NAME.get(identifier.get("class_name", "").lower())
+        if cls is not None:
+            return cls.from_config(dict(identifier.get("config", {})))
+    elif isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+
+_BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "nadam": Nadam}
