@@ -38,7 +38,7 @@ import warnings
 import numpy as np
 
 from . import context
-from .report import FAIL, PASS, bilingual, call_text, show, worst_element
+from .report import FAIL, PASS, bilingual, call_text, plain, show, worst_element
 from .sandbox.client import Outcome, SessionBroken
 from .sandbox.policy import CallMonitor, make_policy
 
@@ -272,9 +272,10 @@ def _judge(expected, outcome, hidden, rtol, atol, check_dtype):
 def _raised_lines(error, hidden):
     if error["type"] == "NotImplementedError":
         return [bilingual("아직 구현하지 않았습니다 (NotImplementedError)", "not implemented yet (NotImplementedError)")]
-    lines = [bilingual(f"예외 발생: {error['type']}: {error['message']}", f"raised {error['type']}: {error['message']}")]
+    message = plain(error["message"])
+    lines = [bilingual(f"예외 발생: {error['type']}: {message}", f"raised {error['type']}: {message}")]
     if not hidden and error.get("traceback"):
-        lines += [line for line in error["traceback"].rstrip().splitlines()[-6:]]
+        lines += [plain(line) for line in error["traceback"].rstrip().splitlines()[-6:]]
     return lines
 
 

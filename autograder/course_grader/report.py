@@ -5,9 +5,17 @@ checks describe their inputs by type and shape only and summarise a wrong
 result at its worst element, so feedback never prints the hidden data.
 """
 
+import re
+
 import numpy as np
 
 PASS, FAIL = "✓", "✗"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def plain(text):
+    """`text` without terminal colour codes (Keras wraps some errors in bold)."""
+    return ANSI_ESCAPE.sub("", str(text))
 
 
 def bilingual(ko, en):

@@ -161,3 +161,14 @@ def test_hidden_scalar_mismatch_reads_well(capsys):
     ex.score()
     out = capsys.readouterr().out
     assert "wrong value: expected 1, got 2" in out and "element" not in out
+
+
+def test_terminal_colour_codes_are_stripped_from_error_messages(capsys):
+    def bold_error(x):
+        raise ValueError("\x1b[1mException encountered when calling Dense.call().\x1b[0m bad input")
+
+    ex = Exercise("ex", points=1)
+    ex.compare(bold_error, lambda x: x, [Case("입력 / input", 1.0)])
+    ex.score()
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "Exception encountered when calling Dense.call(). bad input" in out
