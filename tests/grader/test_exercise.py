@@ -172,3 +172,16 @@ def test_terminal_colour_codes_are_stripped_from_error_messages(capsys):
     ex.score()
     out = capsys.readouterr().out
     assert "\x1b" not in out and "Exception encountered when calling Dense.call(). bad input" in out
+
+
+def test_a_stub_does_not_pass_a_bad_input_check(capsys):
+    def stub(*args):
+        raise NotImplementedError()
+
+    def strict(x):
+        raise Exception("bad input")
+
+    ex = Exercise("ex", points=1)
+    ex.compare(stub, strict, [Case("잘못된 입력 / bad input", 1)])
+    assert ex.score() == 0.0
+    assert "not implemented yet" in capsys.readouterr().out
