@@ -12,6 +12,23 @@ from . import nn
 from ._convert import as_float_array, convert_to_array
 
 
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """`keras.ops.convert_to_tensor` for NumPy: an ndarray with Keras's dtype rules.
+
+    Python floats become float32 and Python ints int32 (Keras's `floatx()` and
+    default int); NumPy arrays keep their dtype. `sparse`/`ragged` are accepted
+    for the signature's sake; only dense arrays exist here.
+    """
+    if sparse or ragged:
+        raise ValueError("course_lib.numpy works with dense arrays only (sparse/ragged requested)")
+    return convert_to_array(x, dtype=dtype, name="x")
+
+
+def convert_to_numpy(x):
+    """`keras.ops.convert_to_numpy`: a NumPy array of `x` (tensors are read through `.numpy()`)."""
+    return np.asarray(convert_to_array(x, name="x"))
+
+
 def _matching_float_arrays(target, output):
     """Both as float arrays of one dtype; a mismatch is an error, as in Keras 3 on TF."""
     output = as_float_array(output, "output")

@@ -3,12 +3,25 @@
 from .._common import EPSILON, check_axis
 from ..quiet import tf
 from . import nn
-from ._convert import as_float_tensor, check_compatible_shapes, convert_to_tensor, static_shape
+from ._convert import as_float_tensor, check_compatible_shapes, static_shape
+from ._convert import convert_to_tensor as _convert_to_tensor
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """`keras.ops.convert_to_tensor`: a `tf.Tensor` with Keras's dtype rules (Python floats -> float32)."""
+    if sparse or ragged:
+        raise ValueError("course_lib.tf works with dense tensors only (sparse/ragged requested)")
+    return _convert_to_tensor(x, dtype=dtype, name="x")
+
+
+def convert_to_numpy(x):
+    """`keras.ops.convert_to_numpy`: the NumPy value of `x`."""
+    return _convert_to_tensor(x, name="x").numpy()
 
 
 def _matching_float_tensors(target, output):
     output = as_float_tensor(output, "output")
-    target = convert_to_tensor(target, name="target")
+    target = _convert_to_tensor(target, name="target")
     if target.dtype != output.dtype:
         raise TypeError(
             f"`target` is {target.dtype.name} but `output` is {output.dtype.name}. keras.ops does not cast "
@@ -36,7 +49,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     output = as_float_tensor(output, "output")
     if axis not in (-1, output.shape.rank - 1):
         raise ValueError(f"Only axis=-1 is currently supported. Received: axis={axis}")
-    target = convert_to_tensor(target, name="target")
+    target = _convert_to_tensor(target, name="target")
     if target.shape.rank == output.shape.rank and target.shape[-1] == 1:
         target = tf.squeeze(target, axis=-1)
     if not from_logits:

@@ -167,3 +167,17 @@ def test_numpy_tree_source_mentions_no_tensorflow_import():
         if filename.endswith(".py"):
             text = open(os.path.join(folder, filename), encoding="utf-8").read()
             assert "import tensorflow" not in text and "import keras" not in text, filename
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[1.0, 2.0], [1, 2], 3.5, 7, [[True, False]], __import__("numpy").float64([1.5]), __import__("numpy").int64([4])],
+    ids=["float list", "int list", "float", "int", "bool", "float64 array", "int64 array"],
+)
+def test_convert_to_tensor_follows_keras_dtype_rules(tree, value):
+    import numpy as np
+
+    ours = importlib.import_module(f"course_lib.{tree}.ops").convert_to_tensor(value)
+    theirs = keras.ops.convert_to_tensor(value)
+    assert np.dtype(getattr(ours.dtype, "as_numpy_dtype", ours.dtype)) == np.dtype(theirs.dtype.as_numpy_dtype)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(theirs), importlib.import_module(f"course_lib.{tree}.ops").convert_to_numpy(ours))
