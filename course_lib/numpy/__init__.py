@@ -1,9 +1,10 @@
 """The NumPy reference tree: `from course_lib.numpy import losses` mirrors `keras.losses`."""
 
-from . import activations, constraints, initializers, layers, losses, metrics, nn, ops, optimizers, regularizers, utils
+from . import activations, blocks, constraints, initializers, layers, losses, metrics, nn, ops, optimizers, regularizers, training, utils
 
 __all__ = [
     "activations",
+    "blocks",
     "constraints",
     "initializers",
     "layers",
@@ -13,5 +14,6 @@ __all__ = [
     "ops",
     "optimizers",
     "regularizers",
+    "training",
     "utils",
 ]
