@@ -32,9 +32,10 @@ lab: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m course_grader workbooks --student $(STUDENT)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. README.md
 
-# Unit, property, autograder and notebook (nbval) tests, spread over every core.
+# Unit, property, autograder and notebook (nbval) tests, spread over every core. `loadscope` keeps a
+# notebook's cells (one kernel), a test module's fixtures and each lesson's checks on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=15 \
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=15 \
 		tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # The same without the notebooks and the end-to-end grading run.

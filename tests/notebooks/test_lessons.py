@@ -42,44 +42,55 @@ def test_there_are_thirteen_lessons():
     assert len(LESSONS) == 13, LESSONS
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_language_pairs_exercises_and_outputs(lesson):
-    assert check_notebook(source_path(lesson)) == []
+class LessonChecks:
+    """The checks of one lesson. One subclass per lesson (below), so that `pytest -n --dist loadscope`
+    spreads the lessons over the workers while each lesson's checks stay together."""
+
+    lesson = None
+
+    def test_language_pairs_exercises_and_outputs(self):
+        assert check_notebook(source_path(self.lesson)) == []
+
+    @pytest.mark.slow
+    def test_student_version_runs_and_the_solutions_earn_full_marks(self, tmp_path):
+        lesson = self.lesson
+        env = make_course(str(tmp_path / "course"), [lesson])
+        grader(env, "release", "--assignment", lesson)
+        release_path = course_path(env, "release", lesson, f"{lesson}.ipynb")
+        with open(release_path, encoding="utf-8") as handle:
+            released = handle.read()
+        source = read_notebook(source_path(lesson))
+        assert "BEGIN SOLUTION" not in released and "BEGIN HIDDEN TESTS" not in released
+        assert leaked_lines(source, released) == []
+
+        release = read_notebook(release_path)
+        executed = nbformat.from_dict(nbformat.reads(released, as_version=4))
+        NotebookClient(executed, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+        errors = [
+            f"{o.get('ename')}: {o.get('evalue')}"
+            for cell in executed.cells
+            for o in cell.get("outputs", [])
+            if o.output_type == "error"
+        ]
+        assert errors == [], f"the student version of {lesson} stopped with errors"
+
+        answers = solutions(source)
+        submit(env, "solutions", lesson, fill(release, answers))
+        submit(env, "stubs", lesson, release)
+        submit(env, "korean", lesson, fill(only_language(release, "ko"), answers))
+        submit(env, "english", lesson, fill(only_language(release, "en"), answers))
+        grader(env, "autograde", "--assignment", lesson, "--jobs", "1")
+        grades = read_grades(env)
+        maximum = grades[(lesson, "solutions")][1]
+        assert maximum > 0
+        assert grades[(lesson, "solutions")][0] == maximum
+        assert grades[(lesson, "korean")][0] == maximum
+        assert grades[(lesson, "english")][0] == maximum
+        assert grades[(lesson, "stubs")][0] == 0
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_student_version_runs_and_the_solutions_earn_full_marks(lesson, tmp_path):
-    env = make_course(str(tmp_path / "course"), [lesson])
-    grader(env, "release", "--assignment", lesson)
-    release_path = course_path(env, "release", lesson, f"{lesson}.ipynb")
-    with open(release_path, encoding="utf-8") as handle:
-        released = handle.read()
-    source = read_notebook(source_path(lesson))
-    assert "BEGIN SOLUTION" not in released and "BEGIN HIDDEN TESTS" not in released
-    assert leaked_lines(source, released) == []
-
-    release = read_notebook(release_path)
-    executed = nbformat.from_dict(nbformat.reads(released, as_version=4))
-    NotebookClient(executed, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [
-        f"{o.get('ename')}: {o.get('evalue')}" for cell in executed.cells for o in cell.get("outputs", []) if o.output_type == "error"
-    ]
-    assert errors == [], f"the student version of {lesson} stopped with errors"
-
-    answers = solutions(source)
-    submit(env, "solutions", lesson, fill(release, answers))
-    submit(env, "stubs", lesson, release)
-    submit(env, "korean", lesson, fill(only_language(release, "ko"), answers))
-    submit(env, "english", lesson, fill(only_language(release, "en"), answers))
-    grader(env, "autograde", "--assignment", lesson, "--jobs", "1")
-    grades = read_grades(env)
-    maximum = grades[(lesson, "solutions")][1]
-    assert maximum > 0
-    assert grades[(lesson, "solutions")][0] == maximum
-    assert grades[(lesson, "korean")][0] == maximum
-    assert grades[(lesson, "english")][0] == maximum
-    assert grades[(lesson, "stubs")][0] == 0
+for _lesson in LESSONS:
+    globals()[f"TestLesson_{_lesson}"] = type(f"TestLesson_{_lesson}", (LessonChecks,), {"lesson": _lesson})
 
 
 @pytest.mark.slow
