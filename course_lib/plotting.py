@@ -33,6 +33,7 @@ def use_korean_font():
         for path in _bundled_font_files():
             font_manager.fontManager.addfont(path)
     matplotlib.rcParams["font.family"] = ["DejaVu Sans", KOREAN_FONT]
+    matplotlib.rcParams["text.hinting"] = "none"  # hinted Hangul overlaps in rotated labels (y axes)
     matplotlib.rcParams["figure.dpi"] = 80
     matplotlib.rcParams["savefig.dpi"] = 80
     return KOREAN_FONT
