@@ -275,6 +275,28 @@ def test_feedback_says_what_went_wrong(graded):
     assert "tf.nn.sigmoid_cross_entropy_with_logits" in delegated and "금지된 API" in delegated
 
 
+def test_self_check_gives_the_graders_messages_for_visible_checks(graded):
+    """A student running the released test cell sees, for each visible check, the grader's very lines."""
+    env = graded["env"]
+    release = read_notebook(course_path(env, "release", LESSON, f"{LESSON}.ipynb"))
+    test_source = graded_test_cells(release)["ex05_2_sigmoid_cross_entropy_test"].source
+    self_check = run_cell_source_output(NAIVE_SIGMOID, test_source)
+    autograded = read_notebook(course_path(env, "autograded", "partial", LESSON, f"{LESSON}.ipynb"))
+    cell = graded_test_cells(autograded)["ex05_2_sigmoid_cross_entropy_test"]
+    grader_text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    visible = [line for line in self_check.splitlines()[1:] if line.startswith("  ") and "score" not in line and "self-check" not in line]
+    assert visible, self_check
+    for line in visible:
+        assert line in grader_text.splitlines(), f"{line!r} not in the grader's report"
+
+
+def run_cell_source_output(answer_source, test_source):
+    namespace = {"__name__": "__main__"}
+    exec(compile(answer_source, "<answer>", "exec"), namespace)
+    text, _ = run_cell_source(test_source, namespace, "<test>")
+    return text
+
+
 def test_grader_runs_from_the_python_api_too(graded):
     # `python -m course_grader export` rewrites the same CSV from the gradebook.
     grader(graded["env"], "export")
