@@ -301,3 +301,27 @@ def standardize_auc_summation_method(summation_method):
         f'Invalid AUC summation method value: "{summation_method}". '
         f"Expected values are {list(AUC_SUMMATION_METHODS)}"
     )
+
+
+def check_block_sizes(n_layers, n_neurons):
+    """`n_layers` and `n_neurons` of a residual block must be positive ints."""
+    for name, value in (("n_layers", n_layers), ("n_neurons", n_neurons)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    return int(n_layers), int(n_neurons)
+
+
+def check_residual_input(layer_name, shape, n_neurons):
+    """The skip connection adds the input to the output: the input width must be `n_neurons`."""
+    shape = tuple(shape)
+    if len(shape) < 2:
+        raise ValueError(
+            f"Input of layer '{layer_name}' must have rank >= 2 (a batch axis and a feature axis). "
+            f"Received shape {shape}."
+        )
+    if shape[-1] is not None and int(shape[-1]) != n_neurons:
+        raise ValueError(
+            f"Layer '{layer_name}' adds its input to the output of Dense({n_neurons}) layers, so the input "
+            f"must have {n_neurons} features. Received an input of shape {shape}."
+        )
+    return shape

@@ -29,37 +29,11 @@ $$D_\mathrm{KL}\big(\mathcal N(\mu, \sigma^2)\,\|\,\mathcal N(0, 1)\big)
 The TensorFlow versions, which plug into Keras models, are in `course_lib.tf.blocks`.
 """
 
-import numbers
-
 import numpy as np
 
-from .._common import check_same_shape, check_seed
+from .._common import check_block_sizes, check_residual_input, check_same_shape, check_seed
 from ._convert import as_float_array
 from .layers import Dense, Layer
-
-
-def check_block_sizes(n_layers, n_neurons):
-    """`n_layers` and `n_neurons` must be positive ints (shared with `course_lib.tf.blocks`)."""
-    for name, value in (("n_layers", n_layers), ("n_neurons", n_neurons)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(n_layers), int(n_neurons)
-
-
-def check_residual_input(layer_name, shape, n_neurons):
-    """The skip connection adds the input to the output: the input width must be `n_neurons`."""
-    shape = tuple(shape)
-    if len(shape) < 2:
-        raise ValueError(
-            f"Input of layer '{layer_name}' must have rank >= 2 (a batch axis and a feature axis). "
-            f"Received shape {shape}."
-        )
-    if shape[-1] is not None and int(shape[-1]) != n_neurons:
-        raise ValueError(
-            f"Layer '{layer_name}' adds its input to the output of Dense({n_neurons}) layers, so the input "
-            f"must have {n_neurons} features. Received an input of shape {shape}."
-        )
-    return shape
 
 
 def kl_divergence(mean, log_var, axis=-1):
@@ -209,4 +183,4 @@ class Sampling(Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
-__all__ = ["ResidualBlock", "Sampling", "kl_divergence", "check_block_sizes", "check_residual_input"]
+__all__ = ["ResidualBlock", "Sampling", "kl_divergence"]

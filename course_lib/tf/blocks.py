@@ -21,13 +21,12 @@ and subclassed models, train with `fit`, and save to `.keras` files
 - `kl_divergence(mean, log_var, axis=-1)`: one KL value per sample.
 """
 
-from .._common import check_seed
-from ..numpy.blocks import check_block_sizes, check_residual_input
+from .._common import check_block_sizes, check_residual_input, check_seed
 from ..quiet import tf
 
 import keras  # noqa: E402  (after `quiet`, which imports TensorFlow silently)
 from ._convert import as_float_tensor, check_compatible_shapes, static_shape
-from .layers import Dense, _serialize, _serialize_activation
+from .layers import Dense, _SeededNoise, _serialize, _serialize_activation
 
 
 def kl_divergence(mean, log_var, axis=-1):
@@ -82,7 +81,7 @@ class ResidualBlock(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
-class Sampling(keras.layers.Layer):
+class Sampling(_SeededNoise, keras.layers.Layer):
     r"""$z = \mu + e^{\log\sigma^2/2}\,\varepsilon$ for a pair `(mean, log_var)`; new $\varepsilon$ at every call."""
 
     def __init__(self, seed=None, **kwargs):
@@ -91,14 +90,7 @@ class Sampling(keras.layers.Layer):
         self._initial_seed = check_seed(seed)
 
     def build(self, input_shape):
-        initial = self._initial_seed
-        self.seed_state = self.add_weight(
-            name="seed_state",
-            shape=(2,),
-            dtype="int64",
-            initializer=lambda shape, dtype=None: tf.constant([initial, 0], dtype="int64"),
-            trainable=False,
-        )
+        self._build_seed_state()
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
@@ -107,10 +99,7 @@ class Sampling(keras.layers.Layer):
         mean = as_float_tensor(mean, "mean")
         log_var = as_float_tensor(log_var, "log_var", like=mean)
         check_compatible_shapes(mean, log_var, "mean", "log_var")
-        seed = tf.identity(self.seed_state.value)
-        self.seed_state.assign_add(tf.constant([0, 1], dtype="int64"))
-        seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)  # stateless ops want int32 seeds
-        epsilon = tf.random.stateless_normal(tf.shape(mean), seed=seed, dtype=mean.dtype)
+        epsilon = self._next_normal(tf.shape(mean), mean.dtype)
         return mean + tf.exp(0.5 * log_var) * epsilon
 
     def compute_output_shape(self, input_shape):

@@ -152,8 +152,33 @@ class Dense(keras.layers.Layer):
         }
 
 
+class _SeededNoise:
+    """A layer's own stream of Gaussian noise: seeded, different at every call, saved with the layer.
+
+    The state is a non-trainable int64 weight `seed_state = [seed, counter]`;
+    each draw uses it with `tf.random.stateless_normal` and then bumps the
+    counter, so it works the same eagerly and inside `tf.function`.
+    """
+
+    def _build_seed_state(self):
+        initial = self._initial_seed
+        self.seed_state = self.add_weight(
+            name="seed_state",
+            shape=(2,),
+            dtype="int64",
+            initializer=lambda shape, dtype=None: tf.constant([initial, 0], dtype="int64"),
+            trainable=False,
+        )
+
+    def _next_normal(self, shape, dtype):
+        seed = tf.identity(self.seed_state.value)
+        self.seed_state.assign_add(tf.constant([0, 1], dtype="int64"))
+        seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)  # stateless ops want int32 seeds
+        return tf.random.stateless_normal(shape, seed=seed, dtype=dtype)
+
+
 @keras.saving.register_keras_serializable(package="course_lib")
-class GaussianNoise(keras.layers.Layer):
+class GaussianNoise(_SeededNoise, keras.layers.Layer):
     r"""`inputs + noise`, noise $\sim\mathcal N(0, \sigma^2)$, when `training=True`; the identity otherwise.
 
     The random numbers come from `tf.random.stateless_normal` keyed by a
@@ -171,23 +196,12 @@ class GaussianNoise(keras.layers.Layer):
         self._initial_seed = check_seed(seed)
 
     def build(self, input_shape):
-        initial = self._initial_seed
-        self.seed_state = self.add_weight(
-            name="seed_state",
-            shape=(2,),
-            dtype="int64",
-            initializer=lambda shape, dtype=None: tf.constant([initial, 0], dtype="int64"),
-            trainable=False,
-        )
+        self._build_seed_state()
 
     def call(self, inputs, training=None):
         if not training or self.stddev == 0:
             return inputs
-        seed = tf.identity(self.seed_state.value)
-        self.seed_state.assign_add(tf.constant([0, 1], dtype="int64"))
-        seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)  # stateless ops want int32 seeds
-        noise = tf.random.stateless_normal(tf.shape(inputs), seed=seed, stddev=self.stddev, dtype=inputs.dtype)
-        return inputs + noise
+        return inputs + self._next_normal(tf.shape(inputs), inputs.dtype) * tf.cast(self.stddev, inputs.dtype)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

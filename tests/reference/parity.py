@@ -32,3 +32,21 @@ def assert_close(got, expected, dtype=np.float32, rtol=None, atol=None, err_msg=
     np.testing.assert_allclose(
         got, expected, rtol=rtol or default_rtol, atol=atol or default_atol, err_msg=err_msg
     )
+
+
+def numeric_gradient(objective, target, h=1e-6):
+    """Central differences of the scalar `objective()` with respect to every entry of array `target`.
+
+    `target` is changed in place one entry at a time (and restored), so
+    `objective` must read it: pass the very array the model uses.
+    """
+    numeric = np.zeros_like(target)
+    for index in np.ndindex(target.shape):
+        saved = target[index]
+        target[index] = saved + h
+        plus = objective()
+        target[index] = saved - h
+        minus = objective()
+        target[index] = saved
+        numeric[index] = (plus - minus) / (2 * h)
+    return numeric

@@ -22,7 +22,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from parity import as_numpy, assert_close, load
+from parity import as_numpy, assert_close, load, numeric_gradient
 
 from course_lib.numpy import training
 
@@ -133,18 +133,8 @@ def test_numpy_residual_block_passes_a_numeric_gradient_check():
     block(x)
     analytic = [block.backward(upstream)] + block.gradients
     targets = [x] + block.weights
-    h = 1e-6
     for target, grad in zip(targets, analytic):
-        numeric = np.zeros_like(target)
-        for index in np.ndindex(target.shape):
-            saved = target[index]
-            target[index] = saved + h
-            plus = objective()
-            target[index] = saved - h
-            minus = objective()
-            target[index] = saved
-            numeric[index] = (plus - minus) / (2 * h)
-        np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(grad, numeric_gradient(objective, target), rtol=1e-6, atol=1e-7)
 
 
 def test_residual_block_weights_and_defaults(tree):
@@ -458,17 +448,8 @@ def test_mlp_passes_a_numeric_gradient_check():
     x = rng.standard_normal((6, 5))
     y = rng.integers(0, 3, size=6)
     _, grads = training.loss_and_gradients(params, x, y)
-    h = 1e-6
     for key, value in params.items():
-        numeric = np.zeros_like(value)
-        for index in np.ndindex(value.shape):
-            saved = value[index]
-            value[index] = saved + h
-            plus = training.loss_and_gradients(params, x, y)[0]
-            value[index] = saved - h
-            minus = training.loss_and_gradients(params, x, y)[0]
-            value[index] = saved
-            numeric[index] = (plus - minus) / (2 * h)
+        numeric = numeric_gradient(lambda: training.loss_and_gradients(params, x, y)[0], value)
         np.testing.assert_allclose(grads[key], numeric, rtol=1e-5, atol=1e-8, err_msg=key)
 
 

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from parity import as_numpy, assert_close, load
+from parity import as_numpy, assert_close, load, numeric_gradient
 
 ACTIVATIONS = [None, "relu", "sigmoid", "tanh", "softplus", "softmax", "elu", "selu", "exponential"]
 
@@ -117,18 +117,9 @@ def test_numpy_dense_backward_passes_a_numeric_gradient_check():
         layer(x)
         grad_x = layer.backward(upstream)
         analytic = {"x": grad_x, "kernel": layer.grad_kernel, "bias": layer.grad_bias}
-        h = 1e-6
         for name in ("x", "kernel", "bias"):
             target = x if name == "x" else getattr(layer, name)
-            numeric = np.zeros_like(target)
-            for index in np.ndindex(target.shape):
-                saved = target[index]
-                target[index] = saved + h
-                plus = objective()
-                target[index] = saved - h
-                minus = objective()
-                target[index] = saved
-                numeric[index] = (plus - minus) / (2 * h)
+            numeric = numeric_gradient(objective, target)
             np.testing.assert_allclose(analytic[name], numeric, rtol=1e-6, atol=1e-7, err_msg=f"{activation} d/d{name}")
 
 
