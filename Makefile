@@ -42,10 +42,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) tests -m "not slow"
 
-# Side-by-side measurements (not tests): loss speed and memory, grading throughput.
+# Side-by-side measurements (not tests): loss speed and memory, grading throughput, lesson run times.
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_losses.py
 	$(BIN)/python tests/benchmarks/bench_autograde.py
+	$(BIN)/python tests/benchmarks/bench_notebooks.py
 
 release: $(STAMP)
 	$(BIN)/python -m course_grader release $(assignment_flag)
