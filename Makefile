@@ -28,9 +28,13 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 # Your own copies of the exercises live in autograder/submitted/$(STUDENT)/ (never overwritten).
+# JupyterLab starts in autograder/ (so nbgrader's formgrader finds the course) showing the whole repository.
 lab: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m course_grader workbooks --student $(STUDENT)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. README.md
+	cd autograder && PATH="$(CURDIR)/$(BIN):$$PATH" ../$(BIN)/jupyter lab --ServerApp.root_dir=.. $(LAB_FLAGS)
+
+# Containers often run as root, which Jupyter refuses without this flag.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # Unit, property, autograder and notebook (nbval) tests, spread over every core. `loadscope` keeps a
 # notebook's cells (one kernel), a test module's fixtures and each lesson's checks on one worker.
