@@ -325,3 +325,29 @@ def check_residual_input(layer_name, shape, n_neurons):
             f"must have {n_neurons} features. Received an input of shape {shape}."
         )
     return shape
+
+
+def object_from_identifier(identifier, classes, base, kind, allow_none=True, allow_callables=True, any_case=False):
+    """Keras's `get(identifier)`: a name, a config dict, a class or an instance, made into an instance.
+
+    `classes` maps names (and aliases) to classes; `base` is the class (or
+    classes) whose subclasses and instances are accepted as they are.
+    Anything else raises a ValueError naming the `kind` of object wanted.
+    """
+    if identifier is None and allow_none:
+        return None
+
+    def lookup(name):
+        return classes.get(name.lower() if any_case else name) if isinstance(name, str) else None
+
+    if isinstance(identifier, base):
+        return identifier
+    if isinstance(identifier, dict) and lookup(identifier.get("class_name")) is not None:
+        return lookup(identifier["class_name"]).from_config(dict(identifier.get("config", {})))
+    if isinstance(identifier, str) and lookup(identifier) is not None:
+        return lookup(identifier)()
+    if isinstance(identifier, type) and issubclass(identifier, base):
+        return identifier()
+    if allow_callables and callable(identifier) and not isinstance(identifier, (str, dict, type)):
+        return identifier
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")

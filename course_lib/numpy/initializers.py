@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-from .._common import TRUNCATED_NORMAL_STDDEV, check_float_dtype, check_seed, compute_fans, keras_cast
+from .._common import TRUNCATED_NORMAL_STDDEV, check_float_dtype, check_seed, compute_fans, keras_cast, object_from_identifier
 
 
 def _standardize_shape(shape):
@@ -267,18 +267,4 @@ _ALIASES = {
 
 def get(identifier):
     """An initializer from a name (`"glorot_uniform"` or `"GlorotUniform"`), a config dict, a class or an instance."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        cls = _INITIALIZERS.get(identifier.get("class_name")) or _ALIASES.get(identifier.get("class_name"))
-        if cls is not None:
-            return cls.from_config(dict(identifier.get("config", {})))
-    elif isinstance(identifier, str):
-        cls = _INITIALIZERS.get(identifier) or _ALIASES.get(identifier)
-        if cls is not None:
-            return cls()
-    elif isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    elif callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return object_from_identifier(identifier, {**_INITIALIZERS, **_ALIASES}, Initializer, "initializer")

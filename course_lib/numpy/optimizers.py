@@ -45,7 +45,7 @@ import warnings
 
 import numpy as np
 
-from .._common import auto_name, check_same_shape, check_sgd_momentum, keras_cast
+from .._common import auto_name, check_same_shape, check_sgd_momentum, keras_cast, object_from_identifier
 from ._convert import convert_to_array
 
 # --------------------------------------------------------------------------
@@ -642,15 +642,6 @@ class Nadam(Optimizer):
 
 def get(identifier):
     """An optimizer from a name (`"adam"`, `"Adam"`, ...), a config dict, or an optimizer (returned as is)."""
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name", "").lower())
-        if cls is not None:
-            return cls.from_config(dict(identifier.get("config", {})))
-    elif isinstance(identifier, str) and identifier.lower() in _BY_NAME:
-        return _BY_NAME[identifier.lower()]()
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
-
+    return object_from_identifier(identifier, _BY_NAME, Optimizer, "optimizer", allow_none=False, allow_callables=False, any_case=True)
 
 _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "nadam": Nadam}

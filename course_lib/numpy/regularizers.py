@@ -26,7 +26,7 @@ in integers (so `L2(0.01)` of it is 0); here integer input is cast to float32.
 
 import numpy as np
 
-from .._common import check_regularization_factor, keras_cast
+from .._common import check_regularization_factor, keras_cast, object_from_identifier
 from ._convert import as_float_array
 
 
@@ -107,15 +107,5 @@ l1_l2 = L1L2
 
 def get(identifier):
     """A regularizer from a name (`"l2"`, `"L2"`), a config dict, a class or an instance (None stays None)."""
-    if identifier is None:
-        return None
     classes = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
-    if isinstance(identifier, dict) and identifier.get("class_name") in classes:
-        return classes[identifier["class_name"]].from_config(dict(identifier.get("config", {})))
-    if isinstance(identifier, str) and identifier in classes:
-        return classes[identifier]()
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier) and not isinstance(identifier, (str, dict)):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return object_from_identifier(identifier, classes, Regularizer, "regularizer")

@@ -16,7 +16,7 @@ generator has no state to advance.
 
 import math
 
-from .._common import TRUNCATED_NORMAL_STDDEV, check_float_dtype, check_seed, compute_fans
+from .._common import TRUNCATED_NORMAL_STDDEV, check_float_dtype, check_seed, compute_fans, object_from_identifier
 from ..quiet import tf
 
 import keras  # noqa: E402  (after `quiet`, which imports TensorFlow silently)
@@ -226,18 +226,4 @@ _ALIASES = {
 
 def get(identifier):
     """An initializer from a name (`"glorot_uniform"` or `"GlorotUniform"`), a config dict, a class or an instance."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        cls = _INITIALIZERS.get(identifier.get("class_name")) or _ALIASES.get(identifier.get("class_name"))
-        if cls is not None:
-            return cls.from_config(dict(identifier.get("config", {})))
-    elif isinstance(identifier, str):
-        cls = _INITIALIZERS.get(identifier) or _ALIASES.get(identifier)
-        if cls is not None:
-            return cls()
-    elif isinstance(identifier, type) and issubclass(identifier, keras.initializers.Initializer):
-        return identifier()
-    elif callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return object_from_identifier(identifier, {**_INITIALIZERS, **_ALIASES}, keras.initializers.Initializer, "initializer")

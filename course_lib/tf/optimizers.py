@@ -27,7 +27,7 @@ Inside `update_step` the base class hands over the `tf.Variable` behind each
 float32, as in Keras), and are used directly where Keras uses them directly.
 """
 
-from .._common import check_sgd_momentum
+from .._common import check_sgd_momentum, object_from_identifier
 from ..quiet import tf
 
 import keras  # noqa: E402  (after `quiet`, which imports TensorFlow silently)
@@ -280,15 +280,6 @@ class Nadam(_SlotsMixin, keras.optimizers.Optimizer):
 
 def get(identifier):
     """An optimizer from a name (`"adam"`, `"Adam"`, ...), a config dict, or an optimizer (returned as is)."""
-    if isinstance(identifier, keras.optimizers.Optimizer):
-        return identifier
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name", "").lower())
-        if cls is not None:
-            return cls.from_config(dict(identifier.get("config", {})))
-    elif isinstance(identifier, str) and identifier.lower() in _BY_NAME:
-        return _BY_NAME[identifier.lower()]()
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
-
+    return object_from_identifier(identifier, _BY_NAME, keras.optimizers.Optimizer, "optimizer", allow_none=False, allow_callables=False, any_case=True)
 
 _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "nadam": Nadam}

@@ -11,7 +11,7 @@ tracing a `tf.function`, so everything here is a TF op on the variable's
 current value (never a NumPy copy).
 """
 
-from .._common import check_regularization_factor
+from .._common import check_regularization_factor, object_from_identifier
 from ..quiet import tf
 
 import keras  # noqa: E402  (after `quiet`, which imports TensorFlow silently)
@@ -83,15 +83,5 @@ l1_l2 = L1L2
 
 def get(identifier):
     """A regularizer from a name (`"l2"`, `"L2"`), a config dict, a class or an instance (None stays None)."""
-    if identifier is None:
-        return None
     classes = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
-    if isinstance(identifier, dict) and identifier.get("class_name") in classes:
-        return classes[identifier["class_name"]].from_config(dict(identifier.get("config", {})))
-    if isinstance(identifier, str) and identifier in classes:
-        return classes[identifier]()
-    if isinstance(identifier, type) and issubclass(identifier, keras.regularizers.Regularizer):
-        return identifier()
-    if callable(identifier) and not isinstance(identifier, (str, dict)):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return object_from_identifier(identifier, classes, keras.regularizers.Regularizer, "regularizer")
