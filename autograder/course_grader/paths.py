@@ -8,10 +8,7 @@ COURSE_ROOT = os.path.abspath(os.environ.get("COURSE_GRADER_ROOT", os.path.join(
 NOTEBOOKS = os.path.normpath(os.path.join(COURSE_ROOT, "..", "notebooks"))
 EXPORT_PATH = os.path.join(COURSE_ROOT, "exports", "grades.csv")
 
-#: What a submission may not read: the reference, the grader, the lessons with their solutions, the tests.
-UNREADABLE_ROOTS = tuple(
-    dict.fromkeys(
-        [os.path.join(REPO_ROOT, d) for d in ("course_lib", "autograder", "notebooks", "tests")]
-        + [COURSE_ROOT, NOTEBOOKS]
-    )
-)
+#: What a submission may not read: the whole repository (the reference, the grader, the lessons with
+#: their solutions, the tests, `.git` with every past solution, build outputs) and the course directory.
+#: The Python installation stays readable even when it lives inside the repository (`.venv/`).
+UNREADABLE_ROOTS = tuple(dict.fromkeys([REPO_ROOT, COURSE_ROOT, NOTEBOOKS]))

@@ -1,13 +1,15 @@
 """The sandbox that runs submissions: what it lets through, what it stops, and how it reports it."""
 
 import os
+import sys
+import sysconfig
 
 import numpy as np
 import pytest
 
-from course_grader.paths import UNREADABLE_ROOTS
-from course_grader.sandbox.client import Session, SessionBroken, ZygotePool
-from course_grader.sandbox.policy import make_policy
+from course_grader.paths import COURSE_ROOT, REPO_ROOT, UNREADABLE_ROOTS
+from course_grader.sandbox.client import Session, SessionBroken, ZygotePool, sandbox_environment
+from course_grader.sandbox.policy import _installation_roots, make_policy
 
 
 @pytest.fixture(scope="module")
@@ -66,20 +68,54 @@ def test_answer_cell_errors_are_reported(pool, source, pattern):
         ("import keras\n    return 1", "importing keras"),
         ("import tensorflow\n    return 1", "importing tensorflow"),
         ("import scipy.special\n    return 1", "importing scipy"),
-        ("return open(%r).read()" % os.path.join(UNREADABLE_ROOTS[0], "numpy", "losses.py"), "opening"),
+        ("return open(%r).read()" % os.path.join(REPO_ROOT, "course_lib", "numpy", "losses.py"), "opening"),
+        ("return open(%r).read()" % os.path.join(REPO_ROOT, ".git", "HEAD"), "opening"),
+        ("return open(%r).read()" % os.path.join(REPO_ROOT, "README.md"), "opening"),
+        ("import numpy as np\n    return np.load(%r)" % os.path.join(REPO_ROOT, "build", "x.npy"), "opening"),
         ("return open('/etc/passwd-written', 'w')", "writing to"),
         ("import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)", "os.kill"),
         ("import subprocess\n    return subprocess.run(['true'])", "subprocess.Popen"),
         ("import sys\n    sys.setprofile(None)", "sys.setprofile"),
         ("import gc\n    return len(gc.get_objects())", "gc.get_objects"),
         ("import socket\n    return socket.socket()", "socket"),
-        ("import os\n    os.remove(%r)" % os.path.join(UNREADABLE_ROOTS[1], "nbgrader_config.py"), "writing to"),
+        ("import os\n    os.remove(%r)" % os.path.join(COURSE_ROOT, "nbgrader_config.py"), "writing to"),
     ],
 )
 def test_policy_refuses(pool, body, refused):
     outcome = call(pool, f"def f(x):\n    {body}", 0)
     assert outcome.raised, outcome.value
     assert refused in outcome.error["message"]
+
+
+def test_the_python_installation_stays_readable(pool):
+    # A module the zygote has not imported yet is read from site-packages (inside the repo's .venv/).
+    source = "import numpy as np\ndef f(x):\n    import numpy.polynomial.hermite as H\n    return H.hermval(x, [1.0, 2.0])"
+    outcome = call(pool, source, np.arange(3.0))
+    assert not outcome.raised, outcome.error
+    np.testing.assert_allclose(outcome.value, 1.0 + 4.0 * np.arange(3.0))
+
+
+def test_a_prefix_around_the_repository_is_not_readable():
+    # A clone under /usr/src must not become readable because the interpreter lives under /usr.
+    base = os.path.join(os.path.realpath(sys.base_prefix), "")
+    roots = _installation_roots((os.path.join(base, "src", "course", ""),))
+    assert base not in roots
+    assert os.path.join(os.path.realpath(sysconfig.get_path("stdlib")), "") in roots
+
+
+def test_secrets_in_the_environment_stay_with_the_grader(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-secret")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert "JUPYTERHUB_API_TOKEN" not in sandbox_environment() and sandbox_environment()["OMP_NUM_THREADS"] == "1"
+    zygotes = ZygotePool()  # started after the variable was set
+    try:
+        source = "import os\ndef f(x):\n    return sorted(os.environ), open('/proc/self/environ').read()"
+        outcome = call(zygotes, source, 0)
+    finally:
+        zygotes.close()
+    names, raw = outcome.value
+    assert "JUPYTERHUB_API_TOKEN" not in names and "OMP_NUM_THREADS" in names
+    assert "hub-secret" not in raw
 
 
 def test_writing_in_the_scratch_directory_is_allowed(pool):

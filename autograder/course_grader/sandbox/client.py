@@ -14,6 +14,22 @@ from . import wire
 from .zygote import PID
 
 
+#: Environment variables a submission may see. Everything else (JupyterHub API tokens, cloud
+#: credentials, the grader's own settings) stays with the grader.
+_PASSED_ENVIRONMENT = ("PATH", "LANG", "LANGUAGE", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+_PASSED_ENVIRONMENT_PREFIXES = ("LC_", "TF_", "KERAS_BACKEND")
+
+
+def sandbox_environment(environ=None):
+    """The part of `environ` (default: ours) that a zygote and its children inherit."""
+    environ = os.environ if environ is None else environ
+    return {
+        key: value
+        for key, value in environ.items()
+        if key in _PASSED_ENVIRONMENT or key.startswith(_PASSED_ENVIRONMENT_PREFIXES)
+    }
+
+
 class SessionBroken(Exception):
     """The submission's process cannot go on: it timed out, crashed or flooded its output.
 
@@ -53,6 +69,7 @@ class Zygote:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=tempfile.gettempdir(),
+            env=sandbox_environment(),
             start_new_session=True,
         )
         child.close()

@@ -19,6 +19,7 @@ import importlib.util
 import inspect
 import os
 import sys
+import sysconfig
 import threading
 from dataclasses import dataclass, field
 
@@ -244,11 +245,23 @@ class CallMonitor:
         return False
 
 
+def _installation_roots(unreadable):
+    """Where this interpreter and its packages live: readable even inside an unreadable root (`.venv/`).
+
+    A prefix that contains an unreadable root (a repository cloned under `/usr/src`) is left out.
+    """
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix]
+    paths += [sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")]
+    roots = dict.fromkeys(os.path.join(os.path.realpath(p), "") for p in paths if p)
+    return tuple(r for r in roots if not any(u.startswith(r) for u in unreadable))
+
+
 def install_audit_hook(policy, own_pid=None):
     """Sandbox only: refuse what an answer has no business doing (cannot be undone)."""
     blocked_packages = frozenset(policy.forbidden_packages)
     unreadable = tuple(os.path.join(os.path.realpath(r), "") for r in policy.unreadable_roots if r)
     writable = os.path.join(os.path.realpath(policy.writable_root), "") if policy.writable_root else None
+    readable = _installation_roots(unreadable) + ((writable,) if writable else ())
     own_proc = f"/proc/{own_pid or os.getpid()}/"
     main_thread = threading.main_thread()
 
@@ -275,7 +288,7 @@ def install_audit_hook(policy, own_pid=None):
             if path is None or isinstance(path, int):
                 return
             real = os.path.realpath(os.fsdecode(path))
-            if real.startswith(unreadable):
+            if (real + os.sep).startswith(unreadable) and not (real + os.sep).startswith(readable):
                 refuse(f"opening {real}")
             if real.startswith("/proc/") and not (real.startswith(own_proc) or real.startswith("/proc/self/")):
                 if real.split("/")[2].isdigit():
