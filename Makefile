@@ -1,7 +1,7 @@
 # Keras from the inside -- one Makefile for students, lecturers and CI.
 #
 #   make lab        set up (once) and open the course in JupyterLab
-#   make test       set up (once) and run every test, notebooks included
+#   make test       set up (once) and run every test, notebooks and browser tests included
 #
 # Everything installs into .venv/ at the repository root with pip.
 
@@ -16,29 +16,46 @@ STUDENT ?= me
 # Lecturers' targets take an optional ASSIGNMENT=<lesson id>; without it they cover every lesson.
 assignment_flag = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
-.PHONY: setup lab test test-fast bench release autograde feedback notebooks-ko notebooks-en clean
+.PHONY: setup browser lab test test-fast bench site release autograde feedback notebooks-ko notebooks-en clean
 
 setup: $(STAMP)
 
 # Re-runs only when the pins change; pip itself skips what is already installed.
-$(STAMP): pyproject.toml requirements.lock
+# JupyterLab's overrides.json turns off its news and update checks (the course runs offline).
+$(STAMP): pyproject.toml requirements.lock autograder/jupyterlab/overrides.json
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+		echo "Python 3.11-3.13 is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1). Use: make $(MAKECMDGOALS) PYTHON=<path of python3.11..3.13>"; \
+		echo "Python 3.11-3.13이 필요합니다. 다른 Python으로: make $(MAKECMDGOALS) PYTHON=<python3.11..3.13 경로>"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,site]"
+	install -D -m 644 autograder/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
+
+# The browser tests drive Debian's Chromium (never a downloaded one) and need a Hangul font to show Korean.
+# Installed with apt when missing: directly as root, else through sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@if ! test -x $(CHROMIUM) || ! fc-list 2>/dev/null | grep -qi nanum; then \
+		echo "installing Debian's chromium and fonts-nanum with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-nanum fontconfig; \
+	fi
 
 # Your own copies of the exercises live in autograder/submitted/$(STUDENT)/ (never overwritten).
 # JupyterLab starts in autograder/ (so nbgrader's formgrader finds the course) showing the whole repository.
 lab: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m course_grader workbooks --student $(STUDENT)
-	cd autograder && PATH="$(CURDIR)/$(BIN):$$PATH" ../$(BIN)/jupyter lab --ServerApp.root_dir=.. $(LAB_FLAGS)
+	cd autograder && PATH="$(CURDIR)/$(BIN):$$PATH" ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=.. $(LAB_FLAGS)
 
 # Containers often run as root, which Jupyter refuses without this flag.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-# Unit, property, autograder and notebook (nbval) tests, spread over every core. `loadscope` keeps a
+# Unit, property, autograder, notebook (nbval) and browser tests, spread over every core. `loadscope` keeps a
 # notebook's cells (one kernel), a test module's fixtures and each lesson's checks on one worker.
-test: $(STAMP)
+# Browser screenshots are kept in build/test-artifacts/browser/.
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=15 \
 		tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -51,6 +68,10 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_losses.py
 	$(BIN)/python tests/benchmarks/bench_autograde.py
 	$(BIN)/python tests/benchmarks/bench_notebooks.py
+
+# The lessons as a static site, in Korean and in English, exercises without solutions: build/site/index.html.
+site: $(STAMP)
+	$(BIN)/python site/build_site.py
 
 release: $(STAMP)
 	$(BIN)/python -m course_grader release $(assignment_flag)
@@ -68,4 +89,4 @@ notebooks-en: $(STAMP)
 	$(BIN)/python -m course_grader.languages en
 
 clean:
-	rm -rf build autograder/release autograder/autograded autograder/feedback autograder/exports autograder/gradebook.db
+	rm -rf build autograder/exchange autograder/release autograder/autograded autograder/feedback autograder/exports autograder/gradebook.db

@@ -28,6 +28,11 @@ c.CourseDirectory.root = here
 c.CourseDirectory.course_id = "keras-from-the-inside"
 c.CourseDirectory.source_directory = os.path.join("..", "notebooks")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# Outside JupyterHub, a local exchange: Release/Collect in the Formgrader and the Assignments tab work on one
+# machine. On a hub, the shared exchange of the global config applies (`deploy/nbgrader_config.py`, docs/deploying.md).
+if "JUPYTERHUB_API_URL" not in os.environ:
+    c.Exchange.root = os.path.join(here, "exchange")
+    os.makedirs(c.Exchange.root, exist_ok=True)  # nbgrader uses it only if it exists
 
 # Stubs left in student versions, in both languages.
 c.ClearSolutions.code_stub = {"python": "# 여기에 코드를 작성하세요 / YOUR CODE HERE\nraise NotImplementedError()"}
