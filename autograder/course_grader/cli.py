@@ -16,7 +16,7 @@ import time
 
 from tqdm import tqdm
 
-from .paths import COURSE_ROOT, EXPORT_PATH, NOTEBOOKS, REPO_ROOT
+from .paths import COURSE_ROOT, EXPORT_PATH, NOTEBOOKS, shown
 
 # nbgrader runs `alembic` (installed next to this Python) to create the gradebook.
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
@@ -194,7 +194,7 @@ def export():
     )
     with open(EXPORT_PATH, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    print(f"wrote {os.path.relpath(EXPORT_PATH, REPO_ROOT)} ({len(rows)} rows)")
+    print(f"wrote {shown(EXPORT_PATH)} ({len(rows)} rows)")
     return rows
 
 
@@ -228,7 +228,7 @@ def workbooks(student):
             continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copyfile(os.path.join(COURSE_ROOT, "release", assignment, f"{assignment}.ipynb"), target)
-        print(f"your workbook: {os.path.relpath(target, REPO_ROOT)}")
+        print(f"your workbook: {shown(target)}")
 
 
 def main(argv=None):

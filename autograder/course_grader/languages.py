@@ -20,7 +20,7 @@ import sys
 import nbformat
 
 from .notebook_checks import EN, KO, lang, lesson_notebooks
-from .paths import COURSE_ROOT, REPO_ROOT
+from .paths import COURSE_ROOT, shown
 
 BUILD = os.path.join(os.path.dirname(COURSE_ROOT), "build")  # next to autograder/: the repository's build/
 
@@ -52,7 +52,7 @@ def write_copies(language):
             nbformat.write(only_language(nbformat.read(source, as_version=4), language), target)
             written.append(target)
     for target in written:
-        print(os.path.relpath(target, REPO_ROOT))
+        print(shown(target))
     return written
 
 

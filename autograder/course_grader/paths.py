@@ -12,3 +12,9 @@ EXPORT_PATH = os.path.join(COURSE_ROOT, "exports", "grades.csv")
 #: their solutions, the tests, `.git` with every past solution, build outputs) and the course directory.
 #: The Python installation stays readable even when it lives inside the repository (`.venv/`).
 UNREADABLE_ROOTS = tuple(dict.fromkeys([REPO_ROOT, COURSE_ROOT, NOTEBOOKS]))
+
+
+def shown(path):
+    """`path` as a person would type it from the repository root (absolute when it lies outside)."""
+    relative = os.path.relpath(path, REPO_ROOT)
+    return path if relative.startswith(os.pardir) else relative

@@ -299,5 +299,7 @@ def run_cell_source_output(answer_source, test_source):
 
 def test_grader_runs_from_the_python_api_too(graded):
     # `python -m course_grader export` rewrites the same CSV from the gradebook.
-    grader(graded["env"], "export")
+    printed = grader(graded["env"], "export").stdout
     assert read_grades(graded["env"]) == graded["second"]
+    # The scratch course lies outside the repository: its path is printed whole, not as ../../tmp/...
+    assert f"wrote {course_path(graded['env'], 'exports', 'grades.csv')} (" in printed
