@@ -112,13 +112,22 @@ def sphinx_build(language, source_root, out_root):
 
 def build(out):
     sources = os.path.join(os.path.dirname(out), "site-src")
+    # MyST-NB writes its copies of the notebooks next to the output directory (`../jupyter_execute`):
+    # each language builds in a work directory of its own, so the two builds never share one.
+    work = os.path.join(os.path.dirname(out), "site-work")
+    shutil.rmtree(work, ignore_errors=True)
     for language in LANGUAGES:
         write_sources(language, os.path.join(sources, language))
+    with concurrent.futures.ThreadPoolExecutor(len(LANGUAGES)) as pool:
+        jobs = {
+            language: pool.submit(sphinx_build, language, os.path.join(sources, language), os.path.join(work, language, "html"))
+            for language in LANGUAGES
+        }
+        warnings = {language: job.result() for language, job in jobs.items()}
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    with concurrent.futures.ThreadPoolExecutor(len(LANGUAGES)) as pool:
-        jobs = {language: pool.submit(sphinx_build, language, os.path.join(sources, language), os.path.join(out, language)) for language in LANGUAGES}
-        warnings = {language: job.result() for language, job in jobs.items()}
+    for language in LANGUAGES:
+        shutil.move(os.path.join(work, language, "html"), os.path.join(out, language))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
         f.write(ROOT_PAGE)
     for language, text in warnings.items():
