@@ -53,9 +53,17 @@ def describe(value):
     return type(value).__name__
 
 
+def _one_line(text):
+    """A matrix's rows side by side, so that a call stays on the one line it is indented on."""
+    return re.sub(r"\n\s*", " ", text)
+
+
 def call_text(name, args, kwargs, hidden):
-    """`name(arg, ..., key=value)` with each argument shown or described."""
-    render = describe if hidden else show
+    """`name(arg, ..., key=value)` with each argument shown or described, on one line."""
+
+    def render(value):
+        return describe(value) if hidden else _one_line(show(value))
+
     parts = [render(a) for a in args] + [f"{k}={render(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
 

@@ -51,6 +51,14 @@ def test_visible_failures_show_input_expected_and_got(capsys):
     assert "expected" in out and "기대값" in out and "got" in out and "결과" in out
 
 
+def test_a_matrix_input_is_shown_on_the_line_of_its_call(capsys):
+    ex = Exercise("ex", points=1)
+    ex.compare(lambda x: np.zeros_like(x), reference_nn.softplus, [Case("열 / column", np.array([[0.0], [2.0], [1.0]]))])
+    ex.score()
+    out = capsys.readouterr().out
+    assert "f([[0.], [2.], [1.]] (float64, shape (3, 1)))" in out.replace("<lambda>", "f")
+
+
 def test_shape_mismatch_is_named(capsys):
     ex = Exercise("ex", points=1)
     ex.compare(lambda x: stable_softplus(x)[None], reference_nn.softplus, CASES[:1])
