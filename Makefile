@@ -16,7 +16,7 @@ STUDENT ?= me
 # Lecturers' targets take an optional ASSIGNMENT=<lesson id>; without it they cover every lesson.
 assignment_flag = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
-.PHONY: setup browser lab test test-fast bench site release autograde feedback notebooks-ko notebooks-en clean
+.PHONY: setup browser lab test test-fast bench site release autograde feedback notebooks-ko notebooks-en clean clean-grades
 
 setup: $(STAMP)
 
@@ -88,5 +88,16 @@ notebooks-ko: $(STAMP)
 notebooks-en: $(STAMP)
 	$(BIN)/python -m course_grader.languages en
 
+# Only what can be made again. Grades and submissions are work: `make clean-grades CONFIRM=yes` deletes them.
 clean:
-	rm -rf build autograder/exchange autograder/release autograder/autograded autograder/feedback autograder/exports autograder/gradebook.db
+	rm -rf build autograder/release
+
+GRADING_STATE := autograder/gradebook.db autograder/autograded autograder/feedback autograder/exports autograder/exchange
+clean-grades:
+	@if [ "$(CONFIRM)" != "yes" ]; then \
+		echo "This deletes the gradebook, graded notebooks, feedback, exports and the local exchange:"; \
+		echo "성적부, 채점된 노트북, 피드백, 내보낸 성적, 로컬 exchange를 지웁니다:"; \
+		for path in $(GRADING_STATE); do test -e $$path && echo "  $$path"; done; \
+		echo "To go ahead / 진행하려면: make clean-grades CONFIRM=yes"; exit 1; \
+	fi
+	rm -rf $(GRADING_STATE)
