@@ -5,6 +5,7 @@
 writes
 
     build/site-src/<lang>/        the pages' sources: one notebook per lesson, in one language
+    build/site-work/<lang>/       where Sphinx builds (MyST-NB keeps its notebook copies there)
     build/site/<lang>/index.html  the site, one Sphinx (MyST-NB) build per language
     build/site/index.html         a page that sends readers to either language
 
