@@ -21,11 +21,12 @@ assignment_flag = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 setup: $(STAMP)
 
 # Re-runs only when the pins change; pip itself skips what is already installed.
+# The Python version is checked when the virtualenv is made (later runs use the virtualenv's own Python).
 # JupyterLab's overrides.json turns off its news and update checks (the course runs offline).
 $(STAMP): pyproject.toml requirements.lock autograder/jupyterlab/overrides.json
-	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+	@test -x $(BIN)/python || { $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
 		echo "Python 3.11-3.13 is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1). Use: make $(MAKECMDGOALS) PYTHON=<path of python3.11..3.13>"; \
-		echo "Python 3.11-3.13이 필요합니다. 다른 Python으로: make $(MAKECMDGOALS) PYTHON=<python3.11..3.13 경로>"; exit 1; }
+		echo "Python 3.11-3.13이 필요합니다. 다른 Python으로: make $(MAKECMDGOALS) PYTHON=<python3.11..3.13 경로>"; exit 1; }; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,site]"

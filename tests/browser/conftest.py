@@ -8,9 +8,8 @@ import os
 import pytest
 from browser_session import CHROMIUM, CHROMIUM_ARGS
 
+
 @pytest.fixture(scope="module")
-
-
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (installs Debian's chromium) or set COURSE_CHROMIUM")
@@ -21,9 +20,8 @@ def browser():
         yield chromium
         chromium.close()
 
+
 @pytest.fixture
-
-
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
     page = context.new_page()

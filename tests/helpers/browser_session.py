@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
 ]
 HANGUL = re.compile("[가-힣]")
 
+
 def screenshot(page, name):
     """Keep a picture of this step as a test artifact."""
     os.makedirs(ARTIFACTS, exist_ok=True)
@@ -31,10 +32,12 @@ def screenshot(page, name):
     page.screenshot(path=path, full_page=False)
     return path
 
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
 
 def wait_for_http(url, process=None, timeout=60):
     deadline = time.monotonic() + timeout
@@ -47,6 +50,7 @@ def wait_for_http(url, process=None, timeout=60):
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"nothing answered at {url} within {timeout} s")
+
 
 class JupyterLab:
     """A JupyterLab server on 127.0.0.1 for one test module, with its own settings (never the user's)."""
